@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.desk_home, name="home"),
     path("new/", views.article_new, name="article_new"),
     path("preview/", views.preview, name="preview"),
+    path("newsrooms/<slug:slug>/", views.newsroom_manage, name="manage"),
     path("updates/<int:update_id>/edit/", views.update_edit, name="update_edit"),
     path("updates/<int:update_id>/strike/", views.update_strike, name="update_strike"),
     path("updates/<int:update_id>/delete/", views.update_delete, name="update_delete"),

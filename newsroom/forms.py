@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from liveblog.models import Language, LiveArticle, UpdateKind, validate_time_zone
-from newsroom.models import Newsroom
+from newsroom.models import Newsroom, Role
 
 
 class ArticleForm(forms.ModelForm):
@@ -46,3 +46,19 @@ class EditUpdateForm(UpdateForm):
 
 class StrikeForm(forms.Form):
     reason = forms.CharField(max_length=300, required=False)
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class NewsroomSettingsForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    url = forms.URLField(required=False, assume_scheme="https")
+    embed_origins = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Sites allowed to embed this newsroom's live articles: * for any, "
+        "or one origin per line (https://partner.example).",
+    )

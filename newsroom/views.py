@@ -39,6 +39,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
             "articles": articles,
             "roles": roles_by_newsroom(user=request.user),
             "can_create": bool(newsrooms_where(user=request.user, action=Action.CREATE_ARTICLE)),
+            "managed": newsrooms_where(user=request.user, action=Action.MANAGE_MEMBERS),
         },
     )
 
@@ -296,3 +297,66 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 def redirect_to_desk(request: HttpRequest) -> HttpResponseRedirect:
     return redirect("newsroom:home")
+
+
+def _newsroom_for_admin(request: HttpRequest, slug: str) -> Any:
+    from django.shortcuts import get_object_or_404
+
+    from newsroom.models import Newsroom
+
+    newsroom = get_object_or_404(Newsroom, slug=slug)
+    if not can(user=request.user, newsroom=newsroom, action=Action.MANAGE_MEMBERS):
+        raise PermissionDenied("Only the newsroom's admins manage it.")
+    return newsroom
+
+
+@login_required
+def newsroom_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    """Members, roles and settings of one newsroom (its admins)."""
+    from newsroom import services as newsroom_services
+    from newsroom.models import Membership
+
+    newsroom = _newsroom_for_admin(request, slug)
+    member_form = forms.MemberForm(prefix="member")
+    settings_form = forms.NewsroomSettingsForm(
+        prefix="settings",
+        initial={"name": newsroom.name, "url": newsroom.url, "embed_origins": newsroom.embed_origins},
+    )
+    status = 200
+    if request.method == "POST":
+        try:
+            if "remove" in request.POST:
+                membership = Membership.objects.get(pk=request.POST["remove"], newsroom=newsroom)
+                newsroom_services.membership_remove(actor=request.user, membership=membership)
+                messages.success(request, f"{membership.user} removed.")
+                return redirect("newsroom:manage", slug=slug)
+            if "member-username" in request.POST:
+                member_form = forms.MemberForm(request.POST, prefix="member")
+                if member_form.is_valid():
+                    newsroom_services.membership_add(
+                        actor=request.user, newsroom=newsroom, **member_form.cleaned_data
+                    )
+                    messages.success(request, "Member saved.")
+                    return redirect("newsroom:manage", slug=slug)
+            else:
+                settings_form = forms.NewsroomSettingsForm(request.POST, prefix="settings")
+                if settings_form.is_valid():
+                    newsroom_services.newsroom_update_settings(
+                        actor=request.user, newsroom=newsroom, **settings_form.cleaned_data
+                    )
+                    messages.success(request, "Settings saved.")
+                    return redirect("newsroom:manage", slug=slug)
+        except Membership.DoesNotExist:
+            messages.error(request, "That person is not in this newsroom.")
+        except ValidationError as error:
+            for message in _errors(error):
+                messages.error(request, message)
+        status = 400
+    members = newsroom.memberships.select_related("user").order_by("role", "user__username")
+    return render(
+        request,
+        "newsroom/newsroom_manage.html",
+        {"newsroom": newsroom, "members": members, "member_form": member_form,
+         "settings_form": settings_form},
+        status=status,
+    )
