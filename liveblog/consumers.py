@@ -118,13 +118,18 @@ class ReaderConsumer(AsyncWebsocketConsumer):
         await self.close(code=CLOSE_TOO_SLOW)
 
     async def _drain(self) -> None:
+        # The hot path, once per event per reader: the hub's string goes straight
+        # to the server's send, skipping the consumer's send wrappers.  Nothing
+        # is encoded or queried here.
+        send = self.base_send
+        queue = self.queue
         while True:
-            seq, text = await self.queue.get()
+            seq, text = await queue.get()
             if seq == 0:  # heartbeat
-                await self.send(text_data=text)
+                await send({"type": "websocket.send", "text": text})
             elif seq > self.last_sent:
-                await self.send(text_data=text)
                 self.last_sent = seq
+                await send({"type": "websocket.send", "text": text})
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Readers may only ping; anything else closes the socket."""

@@ -42,6 +42,9 @@ PING_MESSAGE = '{"type":"ping"}'
 PRESENCE_REFRESH_SECONDS = 5.0
 PRESENCE_TTL_SECONDS = 20.0
 _RECONNECT_CAP_SECONDS = 5.0
+# How long a connecting reader waits for this process's subscription before it is
+# served from the database alone (Redis down): short, a reader must not hang.
+SUBSCRIBE_WAIT_SECONDS = 2.0
 
 
 class Reader(Protocol):
@@ -69,8 +72,15 @@ def _current_seq(article_id: int) -> int:
     return LiveArticle.objects.filter(pk=article_id).values_list("seq", flat=True).first() or 0
 
 
+def _current_seqs(article_ids: list[int]) -> dict[int, int]:
+    from liveblog.models import LiveArticle
+
+    return dict(LiveArticle.objects.filter(pk__in=article_ids).values_list("pk", "seq"))
+
+
 events_after = database_sync_to_async(_events_after)
 current_seq = database_sync_to_async(_current_seq)
+current_seqs = database_sync_to_async(_current_seqs)
 
 
 def readers_key(article_id: int) -> str:
@@ -85,6 +95,11 @@ class Hub:
         self._readers: dict[int, set[Reader]] = {}
         self._last_seq: dict[int, int] = {}
         self._confirmed: dict[int, asyncio.Event] = {}
+        # Articles whose events may have been missed while unsubscribed (Redis
+        # was away): caught up from the database as soon as the subscription is
+        # confirmed, so nothing published before that moment can slip through.
+        self._stale: set[int] = set()
+        self._presence_published: set[int] = set()
         self._redis: aioredis.Redis | None = None
         self._pubsub: aioredis.client.PubSub | None = None
         self._listener: asyncio.Task[None] | None = None
@@ -107,7 +122,15 @@ class Hub:
                     await self._pubsub.subscribe(channel_name(article_id))
                 except (RedisError, OSError):
                     logger.warning("subscribe failed; the listener will resubscribe")
-        await self._confirmed[article_id].wait()
+        try:
+            await asyncio.wait_for(
+                self._confirmed[article_id].wait(), SUBSCRIBE_WAIT_SECONDS
+            )
+        except TimeoutError:
+            # Redis is away.  The reader still gets its replay from the database
+            # now; the article is caught up from the database the moment its
+            # subscription is confirmed, and the reader drops what it already has.
+            self._stale.add(article_id)
         if article_id not in self._last_seq:
             self._last_seq[article_id] = await current_seq(article_id)
 
@@ -120,6 +143,7 @@ class Hub:
             del self._readers[article_id]
             self._confirmed.pop(article_id, None)
             self._last_seq.pop(article_id, None)
+            self._stale.discard(article_id)
             if self._pubsub is not None and self._connected.is_set():
                 asyncio.ensure_future(self._unsubscribe(article_id))
 
@@ -152,6 +176,8 @@ class Hub:
         except (ValueError, KeyError, TypeError):
             logger.warning("dropping malformed event on article %s", article_id)
             return
+        if article_id not in self._readers:
+            return  # a late message after the last local reader left
         last = self._last_seq.get(article_id)
         if last is not None and seq <= last:
             return  # already delivered (a catch-up got there first)
@@ -164,7 +190,9 @@ class Hub:
         self._dispatch(article_id, seq, text)
 
     async def _catch_up(self, article_id: int) -> None:
-        since = self._last_seq.get(article_id, 0)
+        if article_id not in self._last_seq:
+            return  # its first reader is still reading the current seq: nothing to heal
+        since = self._last_seq[article_id]
         for seq, text in await events_after(article_id, since):
             self._dispatch(article_id, seq, text)
 
@@ -178,19 +206,20 @@ class Hub:
         if self._presence is None or self._presence.done():
             self._presence = asyncio.ensure_future(self._publish_presence())
 
-    async def _connect(self) -> None:
+    async def _connect(self) -> set[int]:
         self._redis = aioredis.Redis.from_url(
             liveblog_settings.REDIS_URL,
             socket_connect_timeout=2,
             health_check_interval=10,
         )
         self._pubsub = self._redis.pubsub()
-        channels = [channel_name(a) for a in self._readers]
-        if channels:
-            await self._pubsub.subscribe(*channels)
-        else:
-            # A pubsub connection only reads once it has a subscription.
-            await self._pubsub.subscribe(f"{liveblog_settings.REDIS_PREFIX}:hub")
+        # A pubsub connection only reads once it has a subscription: the hub's own
+        # channel keeps it reading even when no article is watched.
+        articles = set(self._readers)
+        await self._pubsub.subscribe(
+            f"{liveblog_settings.REDIS_PREFIX}:hub", *(channel_name(a) for a in articles)
+        )
+        return articles
 
     async def _listen(self) -> None:
         """Read the subscription forever; on any Redis failure reconnect with
@@ -199,12 +228,19 @@ class Hub:
         failures = 0
         while True:
             try:
-                await self._connect()
+                if failures:
+                    # Whatever was published while unsubscribed is only in the
+                    # database: catch up each article once it is subscribed again.
+                    self._stale.update(self._readers)
+                subscribed = await self._connect()
                 self._connected.set()
+                # Readers that arrived while connecting were not subscribed by
+                # `add` (not connected yet) nor by `_connect` (not listed yet).
+                late = [channel_name(a) for a in self._readers if a not in subscribed]
+                if late:
+                    await self._pubsub.subscribe(*late)  # type: ignore[union-attr]
                 if failures:
                     logger.info("fan-out subscription restored; catching readers up")
-                    for article_id in list(self._readers):
-                        await self._catch_up(article_id)
                 failures = 0
                 assert self._pubsub is not None
                 while True:
@@ -216,6 +252,9 @@ class Hub:
                         continue
                     article_id = int(channel[len(prefix):])
                     if message["type"] == "subscribe":
+                        if article_id in self._stale:
+                            self._stale.discard(article_id)
+                            await self._catch_up(article_id)
                         confirmed = self._confirmed.get(article_id)
                         if confirmed is not None:
                             confirmed.set()
@@ -240,11 +279,31 @@ class Hub:
                     pass
         self._pubsub = None
 
+    async def heal(self) -> None:
+        """Catch up every watched article whose database seq is ahead of what this
+        process delivered: one query for all of them.
+
+        A lost publish is otherwise noticed only when the next event arrives; the
+        newest event of a quiet article would wait for it indefinitely.
+        """
+        watched = [a for a in self._readers if a in self._last_seq]
+        if not watched:
+            return
+        for article_id, seq in (await current_seqs(watched)).items():
+            if seq > self._last_seq.get(article_id, seq):
+                logger.info("article %s: a publish was lost; healing", article_id)
+                await self._catch_up(article_id)
+
     async def _beat(self) -> None:
         """An application-level ping, one pre-encoded string for everyone, so
-        proxies never see an idle socket."""
+        proxies never see an idle socket; and, at the same pace, a check that no
+        publish was lost (see ``heal``)."""
         while True:
             await asyncio.sleep(liveblog_settings.HEARTBEAT_SECONDS)
+            try:
+                await self.heal()
+            except Exception:  # the database blinked: the next beat tries again
+                logger.warning("fan-out heal failed", exc_info=True)
             for readers in list(self._readers.values()):
                 for reader in tuple(readers):
                     reader.deliver(0, PING_MESSAGE)
@@ -259,6 +318,11 @@ class Hub:
             expiry = time.time() + PRESENCE_TTL_SECONDS
             try:
                 pipe = self._redis.pipeline(transaction=False)
+                # An article whose last local reader left must stop counting now,
+                # not when its entry expires.
+                for article_id in self._presence_published - set(self._readers):
+                    pipe.hdel(readers_key(article_id), self.process_id)
+                self._presence_published = set(self._readers)
                 for article_id, readers in self._readers.items():
                     counted = sum(1 for r in readers if getattr(r, "counts_as_reader", True))
                     pipe.hset(readers_key(article_id), self.process_id, f"{counted} {expiry}")

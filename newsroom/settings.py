@@ -116,6 +116,11 @@ CHANNEL_LAYERS = {
     }
 }
 
+# Reader fan-out (liveblog.conf documents both): events a reader may fall behind
+# before it is closed to catch up from the database, and the heartbeat period.
+LIVEDESK_READER_QUEUE_SIZE = env.int("LIVEDESK_READER_QUEUE_SIZE", default=64)
+LIVEDESK_HEARTBEAT_SECONDS = env.float("LIVEDESK_HEARTBEAT_SECONDS", default=25.0)
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

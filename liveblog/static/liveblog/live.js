@@ -79,12 +79,12 @@
       var node = el(update.key_event);
       if (existing) existing.replaceWith(node);
       else {
-        // Keep newest first: insert before the first entry with a lower seq.
+        // Keep newest first, as the server renders it: before the first entry
+        // with a lower seq, else last (an older update that became a key event).
         var after = Array.prototype.find.call(list.children, function (li) {
-          var card = document.getElementById(li.id.replace("key-", "update-"));
-          return card && parseInt(card.dataset.seq, 10) < update.seq;
+          return parseInt(li.dataset.seq, 10) < update.seq;
         });
-        list.insertBefore(node, after || (update.seq > 0 ? list.firstChild : null));
+        list.insertBefore(node, after || null);
       }
     } else if (existing) existing.remove();
     document.getElementById("ld-key-events").hidden = list.children.length === 0;
@@ -120,6 +120,7 @@
     }
     seq = event.seq;
     root.dataset.seq = String(seq);
+    if (event.type === "update.created") tick();  // "now" beside the new label
   }
 
   function accept(event) {
@@ -187,7 +188,7 @@
 
   function connect() {
     clearTimeout(retryTimer);
-    if (!window.WebSocket || failuresUnopened >= FAILURES_BEFORE_POLLING) { startPolling(); return; }
+    if (!window.WebSocket) { startPolling(); return; }
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var ws = new WebSocket(scheme + location.host + root.dataset.wsPath + "?since=" + seq);
     var opened = false;
@@ -201,7 +202,7 @@
         if (event.seq > seq) catchUpSoon();  // replay follows; this is a safety net
         return;
       }
-      if (event.type === "resync") { resync(); return; }
+      if (event.type === "resync") { resync().then(catchUp); return; }
       if (event.type === "ping" || event.type === "pong") return;
       accept(event);
     };
@@ -210,6 +211,9 @@
       clearTimeout(silenceTimer);
       if (closeEvent.code === 4404) return;  // the article is gone
       if (!opened) failuresUnopened += 1;
+      // Sockets that never open (a proxy that blocks them, a server restarting):
+      // keep up over HTTP meanwhile, and keep trying the socket with backoff.
+      if (failuresUnopened >= FAILURES_BEFORE_POLLING) startPolling();
       attempts += 1;
       var delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * Math.pow(2, attempts - 1));
       delay = delay / 2 + Math.random() * delay / 2;  // jitter: no thundering herd
@@ -227,8 +231,6 @@
     if (pollTimer) return;
     pollTimer = setInterval(catchUp, POLL_MS);
     catchUp();
-    // Try the socket again now and then: the network may have changed.
-    retryTimer = setTimeout(function () { failuresUnopened = 0; connect(); }, 60000);
   }
 
   function stopPolling() { clearInterval(pollTimer); pollTimer = null; }
