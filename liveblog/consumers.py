@@ -7,6 +7,7 @@ touches the channel layer: the process's ``Hub`` hands it pre-encoded events.
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import logging
 from typing import Any
@@ -75,9 +76,10 @@ class ReaderConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_FOUND)
             return
         self.article_id, _ = state
-        self.queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue(
-            maxsize=liveblog_settings.READER_QUEUE_SIZE
-        )
+        # Events waiting while the reader replays or its socket is backed up.
+        self.backlog: collections.deque[tuple[int, str]] = collections.deque()
+        self.backlog_limit = liveblog_settings.READER_QUEUE_SIZE
+        self.streaming = False  # replay done: live events may be sent directly
         self.last_sent = 0
         self.overflowed = False
         self.sender: asyncio.Task[None] | None = None
@@ -100,36 +102,88 @@ class ReaderConsumer(AsyncWebsocketConsumer):
                 if seq > self.last_sent:
                     await self.send(text_data=text)
                     self.last_sent = seq
-        self.sender = asyncio.ensure_future(self._drain())
+        # Live events that arrived during the replay, then straight to live:
+        # no await between the backlog emptying and `streaming`, so none slips.
+        await self._drain()
+        self.streaming = True
 
     def deliver(self, seq: int, text: str) -> None:
-        """Called by the hub for each event; never blocks."""
-        try:
-            self.queue.put_nowait((seq, text))
-        except asyncio.QueueFull:
+        """Called by the hub for each event; never blocks.
+
+        The hot path, once per event per reader.  A reader whose socket can take
+        the frame now is written to right here, inside the hub's loop over its
+        readers: no queue, no task wake-up (``_send_now``).  Only a reader that
+        is still replaying, or whose socket is backed up, gets the event queued
+        for its own sender task.  Nothing is encoded or queried per reader.
+        """
+        if seq and seq <= self.last_sent:
+            return
+        if self.sender is None and self.streaming and not self.backlog:
+            if seq:
+                self.last_sent = seq
+            self._send_now(text)
+            return
+        if len(self.backlog) >= self.backlog_limit:
             if not self.overflowed:
                 self.overflowed = True
                 logger.info("reader on article %s fell behind; closing", self.article_id)
                 asyncio.ensure_future(self._close_slow())
+            return
+        self.backlog.append((seq, text))
+
+    def _send_now(self, text: str) -> None:
+        """Run the server's send for one frame eagerly.
+
+        uvicorn's send only suspends when the socket's buffer is full; otherwise
+        it writes to the transport and returns without yielding.  Stepping the
+        coroutine by hand keeps that common case free of any task switch; when
+        it does suspend, a sender task finishes it and drains the backlog.
+        """
+        sending = self.base_send({"type": "websocket.send", "text": text})
+        try:
+            waiting_on = sending.send(None)
+        except StopIteration:
+            return
+        except Exception:
+            return  # the socket is gone; disconnect() cleans up
+        self.sender = asyncio.ensure_future(self._finish(sending, waiting_on))
+
+    async def _finish(self, sending: Any, waiting_on: Any) -> None:
+        try:
+            while True:
+                if waiting_on is None:
+                    await asyncio.sleep(0)
+                else:
+                    await asyncio.wait([waiting_on])
+                try:
+                    waiting_on = sending.send(None)
+                except StopIteration:
+                    break
+            await self._drain()
+        except asyncio.CancelledError:
+            sending.close()
+            raise
+        except Exception:
+            return
+        finally:
+            if self.sender is asyncio.current_task():
+                self.sender = None
+
+    async def _drain(self) -> None:
+        """Send the backlog in order, skipping what was already sent."""
+        send = self.base_send
+        while self.backlog:
+            seq, text = self.backlog.popleft()
+            if seq == 0:
+                await send({"type": "websocket.send", "text": text})
+            elif seq > self.last_sent:
+                self.last_sent = seq
+                await send({"type": "websocket.send", "text": text})
 
     async def _close_slow(self) -> None:
         if self.sender is not None:
             self.sender.cancel()
         await self.close(code=CLOSE_TOO_SLOW)
-
-    async def _drain(self) -> None:
-        # The hot path, once per event per reader: the hub's string goes straight
-        # to the server's send, skipping the consumer's send wrappers.  Nothing
-        # is encoded or queried here.
-        send = self.base_send
-        queue = self.queue
-        while True:
-            seq, text = await queue.get()
-            if seq == 0:  # heartbeat
-                await send({"type": "websocket.send", "text": text})
-            elif seq > self.last_sent:
-                self.last_sent = seq
-                await send({"type": "websocket.send", "text": text})
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Readers may only ping; anything else closes the socket."""
