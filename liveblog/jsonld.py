@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from django.utils.html import strip_tags
-
 from liveblog.conf import liveblog_settings
 
 if TYPE_CHECKING:
@@ -44,7 +42,7 @@ def live_blog_posting(
             {
                 "@type": "BlogPosting",
                 "headline": labels.get(update.pk, ""),
-                "articleBody": strip_tags(update.body_html).strip(),
+                "articleBody": update.body_text,
                 "datePublished": _iso(update.published_at),
                 **({"dateModified": _iso(update.edited_at)} if update.edited_at else {}),
                 "url": f"{url}#{update.anchor}",

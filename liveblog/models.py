@@ -7,11 +7,13 @@ already-encoded message readers receive.  ``LiveArticle.seq`` numbers them.
 
 from __future__ import annotations
 
+import html
 import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import strip_tags
 
 
 def validate_time_zone(value: str) -> None:
@@ -129,6 +131,12 @@ class Update(models.Model):
     @property
     def is_struck(self) -> bool:
         return self.struck_at is not None
+
+    @property
+    def body_text(self) -> str:
+        """The update as plain text (JSON-LD, share descriptions, key events):
+        tags dropped and entities decoded, so "a &amp; b" reads "a & b"."""
+        return html.unescape(strip_tags(self.body_html)).strip()
 
     @property
     def anchor(self) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
@@ -52,11 +53,18 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src":
         # Images only over https: no mixed content, no data: or tracking tricks.
         return value if value.lower().startswith("https://") else None
+    if tag == "a" and attribute == "href":
+        # Absolute links only: the same HTML is shown in feeds, embeds on partner
+        # sites and e-mail, where a relative or scheme-relative link points
+        # somewhere else entirely.
+        scheme, colon, _ = value.partition(":")
+        return value if colon and scheme.lower() in _LINK_SCHEMES else None
     return value
 
 
 _MARKDOWN_EXTENSIONS: list[Any] = [
-    "markdown.extensions.tables",
+    # `align` rather than the default inline style, which the allowlist removes.
+    TableExtension(use_align_attribute=True),
     "markdown.extensions.fenced_code",
     "markdown.extensions.sane_lists",
     _LivedeskMarkdown(),

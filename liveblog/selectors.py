@@ -99,6 +99,14 @@ def published_updates(article: LiveArticle) -> QuerySet[Update]:
     return Update.objects.filter(article=article, state=UpdateState.PUBLISHED)
 
 
+def _with_article(updates: list[Update], article: LiveArticle) -> list[Update]:
+    """Give each update the article already in hand: templates follow
+    ``update.article`` (permalinks), which would otherwise cost a query per update."""
+    for update in updates:
+        update.article = article
+    return updates
+
+
 def stream_page(
     *, article: LiveArticle, before: int | None = None, limit: int | None = None
 ) -> StreamPage:
@@ -111,14 +119,18 @@ def stream_page(
     queryset = published_updates(article).order_by("-seq")
     if before is not None:
         queryset = queryset.filter(seq__lt=before)
-    rows = list(queryset[: limit + 1])
+    rows = _with_article(list(queryset[: limit + 1]), article)
     page = rows[:limit]
     older = page[-1].seq if len(rows) > limit and page else None
     return StreamPage(updates=page, older_cursor=older)
 
 
 def key_events(*, article: LiveArticle) -> list[Update]:
-    return list(published_updates(article).filter(kind=UpdateKind.KEY_EVENT).order_by("-seq"))
+    """Published key events, newest first, for the "Key events" list (one query)."""
+    return _with_article(
+        list(published_updates(article).filter(kind=UpdateKind.KEY_EVENT).order_by("-seq")),
+        article,
+    )
 
 
 def events_since(*, article_id: int, since: int, limit: int = 500) -> list[tuple[int, str]]:

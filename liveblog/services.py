@@ -141,7 +141,9 @@ def article_edit(
         article = _locked(article)
         article.title, article.summary = title, summary
         article.time_zone, article.language = time_zone, language
-        article.full_clean()
+        # Only what this service changes is validated: an article whose creator's
+        # account was since deleted (created_by is NULL) can still be edited.
+        article.full_clean(exclude=["created_by"])
         article.save(update_fields=["title", "summary", "time_zone", "language"])
         record_event(article=article, type=EventType.ARTICLE_UPDATED, body=_header_body(article))
     return article
