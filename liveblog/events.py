@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from functools import lru_cache
-from typing import Any, NotRequired, TypedDict
+from typing import Any, Callable, NotRequired, TypedDict
 
 import redis
 from django.db import transaction
@@ -48,6 +48,13 @@ class EventMessage(TypedDict):
     header: NotRequired[str]  # the article header, for article.updated
 
 
+# Called as ``hook(article=..., event=...)`` inside the transaction that records
+# each event, so whatever a hook writes commits with the event or not at all.
+# Apps outside liveblog append here from AppConfig.ready() (the integrations
+# app queues webhook deliveries); liveblog never imports them.
+event_recorded_hooks: list[Callable[..., Any]] = []
+
+
 def channel_name(article_id: int) -> str:
     """The Redis pub/sub channel carrying one article's events."""
     return f"{liveblog_settings.REDIS_PREFIX}:article:{article_id}"
@@ -80,6 +87,8 @@ def record_event(
         "<", "\\u003c"
     )
     event = Event.objects.create(article=article, seq=article.seq, type=type, message=text)
+    for hook in event_recorded_hooks:
+        hook(article=article, event=event)
     article_id = article.pk
     transaction.on_commit(lambda: publish(article_id=article_id, message=text))
     return event

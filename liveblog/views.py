@@ -102,6 +102,7 @@ def update_page(request: HttpRequest, slug: str, update_id: int) -> HttpResponse
     update = selectors.published_updates(article).filter(pk=update_id).first()
     if update is None:
         raise Http404("This update is not published.")
+    update.article = article  # the card's permalink needs it; no second query
     today = article_today(article)
     context = {
         "article": article,

@@ -257,6 +257,11 @@ def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
             except services.EditConflict as error:
                 conflict = error
                 update.refresh_from_db()
+                # The editor's text stays in the box, now based on the current
+                # revision: after merging, saving again must not conflict again.
+                data = request.POST.copy()
+                data["base_revision"] = str(update.revision)
+                form = forms.EditUpdateForm(data)
             except ValidationError as error:
                 for message in _errors(error):
                     form.add_error("body", message)
