@@ -40,12 +40,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "channels",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "newsroom",
     "liveblog",
+    "newsroom.integrations",
+    "newsroom.sources",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,6 +144,17 @@ CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it queued
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# One beat entry: every 15 s it enqueues the sources that are due; each source
+# keeps its own interval (default 60 s, never under 15 s) in the database.
+CELERY_BEAT_SCHEDULE = {
+    "sources-enqueue-due": {
+        "task": "newsroom.sources.tasks.enqueue_due_sources",
+        "schedule": 15.0,
+    }
+}
+# Outbound source fetches to private/loopback addresses are refused unless this
+# is true (tests and the offline demo serve their payloads on 127.0.0.1).
+LIVEDESK_SOURCES_ALLOW_PRIVATE = env.bool("LIVEDESK_SOURCES_ALLOW_PRIVATE", default=False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -185,3 +203,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LIVEDESK_LOG_LEVEL", default="INFO")},
 }
+
+# The API, its schema, CSP and outbound webhooks (newsroom.integrations, issue 5).
+from newsroom.integrations.settings import *  # noqa: E402,F401,F403

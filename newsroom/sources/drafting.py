@@ -32,6 +32,8 @@ from typing import Any, Literal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from liveblog.timelabels import clock_time
+
 from .types import Change, ChangeKind, Severity, parse_timestamp
 
 __all__ = ["DraftedSuggestion", "draft_text"]
@@ -575,7 +577,7 @@ class _Writer:
         return _clock_time(moment, language=self.language, time_zone=self.zone)
 
     def es_at(self, moment: datetime) -> str:
-        """ "las 14:15", or "la 1:15" (Spanish agrees the article with the hour)."""
+        """ "las 14:15", or "la 01:15" (Spanish agrees the article with the hour)."""
         local = moment.astimezone(self.zone)
         article = "la" if local.hour == 1 else "las"
         return f"{article} {self.clock(moment)}"
@@ -622,24 +624,15 @@ class _Writer:
 
 
 def _clock_time(moment: datetime, *, language: str, time_zone: ZoneInfo | str) -> str:
-    """Time of day for running text: AP style in English, 24-hour in Spanish.
+    """Time of day for running text, in the article's zone: AP style in English,
+    24-hour in Spanish ("00:08").
 
-    Private on purpose: `liveblog.timelabels` will own time formatting; this is
-    the one place to swap for it.
+    The wording itself belongs to `liveblog.timelabels.clock_time`, the one time
+    formatter of the project (pure Python, no Django), so a suggestion and the
+    update it becomes never write the same time two ways.
     """
     zone = ZoneInfo(time_zone) if isinstance(time_zone, str) else time_zone
-    local = moment.astimezone(zone)
-    if language == "es":
-        return f"{local.hour}:{local.minute:02d}"
-    if (local.hour, local.minute) == (0, 0):
-        return "midnight"
-    if (local.hour, local.minute) == (12, 0):
-        return "noon"
-    hour = local.hour % 12 or 12
-    meridiem = "a.m." if local.hour < 12 else "p.m."
-    if local.minute == 0:
-        return f"{hour} {meridiem}"
-    return f"{hour}:{local.minute:02d} {meridiem}"
+    return clock_time(moment.astimezone(zone), language)
 
 
 # --- escaping ------------------------------------------------------------------

@@ -47,7 +47,12 @@ class Command(BaseCommand):
             "scheduler": [python, "-m", "celery", "-A", "newsroom", "beat",
                           "--loglevel", "INFO",
                           "--schedule", str(settings.BASE_DIR / "var" / "celerybeat-schedule")],
+            # The demo's scripted outage on 127.0.0.1 (newsroom.sources.demo).
+            "demo-statuspage": [python, str(settings.BASE_DIR / "manage.py"), "demo_statuspage"],
         }
+        # runstack is the development/demo stack: let the worker poll that
+        # loopback status page (production leaves private addresses refused).
+        env.setdefault("LIVEDESK_SOURCES_ALLOW_PRIVATE", "true")
         for name, command in commands.items():
             children.append(subprocess.Popen(command, env=env))
             self.stdout.write(f"started {name}: pid {children[-1].pid}")

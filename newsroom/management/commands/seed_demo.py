@@ -78,9 +78,37 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Seeded the demo article."))
         else:
             self.stdout.write("The demo article already exists; nothing changed.")
+        self._seed_demo_source(newsroom)
         self.stdout.write("Demo logins (desk at /desk/):")
         for username, password, role, _ in PEOPLE:
             self.stdout.write(f"  {role.label:<12} {username} / {password}")
+
+    def _seed_demo_source(self, newsroom: Newsroom) -> None:
+        """The scripted outage that ``runstack`` serves, watched by the demo
+        article, and the readers' report button on it.  Idempotent."""
+        import os
+
+        from newsroom.sources.models import ArticleSignalSettings, ArticleWatch, SignalSource, SourceKind
+
+        port = os.environ.get("LIVEDESK_DEMO_STATUSPAGE_PORT", "8765")
+        source, _ = SignalSource.objects.get_or_create(
+            newsroom=newsroom,
+            kind=SourceKind.STATUSPAGE,
+            url=f"http://127.0.0.1:{port}/",
+            defaults={"name": "Twitter (demo status page)", "interval_seconds": 15},
+        )
+        article = LiveArticle.objects.get(slug=SLUG)
+        ArticleWatch.objects.get_or_create(article=article, source=source)
+        reports, _ = SignalSource.objects.get_or_create(
+            newsroom=newsroom,
+            kind=SourceKind.READER_REPORTS,
+            defaults={"name": "Readers' reports"},
+        )
+        ArticleWatch.objects.get_or_create(article=article, source=reports)
+        ArticleSignalSettings.objects.get_or_create(
+            article=article,
+            defaults={"reader_reports_enabled": True, "reader_reports_source": reports},
+        )
 
     def _seed_article(self, newsroom: Newsroom, editor: Any, contributor: Any) -> None:
         zone = zoneinfo.ZoneInfo(ZONE)

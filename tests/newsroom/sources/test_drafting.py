@@ -97,7 +97,7 @@ def test_a_resolved_incident_says_how_long_the_outage_lasted() -> None:
     )
     assert es.body_markdown.startswith(
         "La [página de estado de GitHub](https://stspg.io/mc6sr407p78b) indica ahora"
-        " que el problema se ha resuelto. La caída duró 38 minutos (23:31–0:08)."
+        " que el problema se ha resuelto. La caída duró 38 minutos (23:31–00:08)."
     )
 
 
@@ -160,10 +160,10 @@ def test_outage_length_and_span_follow_ap_style(
         (14, 0, "2 p.m.", "14:00"),
         (14, 50, "2:50 p.m.", "14:50"),
         (12, 0, "noon", "12:00"),
-        (0, 0, "midnight", "0:00"),
-        (9, 5, "9:05 a.m.", "9:05"),
+        (0, 0, "midnight", "00:00"),
+        (9, 5, "9:05 a.m.", "09:05"),
         (12, 30, "12:30 p.m.", "12:30"),
-        (0, 45, "12:45 a.m.", "0:45"),
+        (0, 45, "12:45 a.m.", "00:45"),
     ],
 )
 def test_clock_times_are_ap_style_in_english_and_24_hour_in_spanish(
