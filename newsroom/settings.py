@@ -88,6 +88,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(exist_ok=True)  # a fresh clone has no var/ (it is git-ignored)
     # Web, worker and scheduler share one SQLite file: WAL lets readers run while
     # one writer commits, and IMMEDIATE transactions take the write lock up front
     # so two writers queue instead of failing with "database is locked".
