@@ -37,6 +37,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Updates and signal sources both have a `kind` and a `state`: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "UpdateKindEnum": "liveblog.models.UpdateKind",
+        "UpdateStateEnum": "liveblog.models.UpdateState",
+        "SourceKindEnum": "newsroom.sources.models.SourceKind",
+        "SuggestionStateEnum": "newsroom.sources.models.SuggestionState",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "newsroom.integrations.api.schema.add_events_endpoint",

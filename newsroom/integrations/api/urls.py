@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from newsroom.integrations.api import views
+from newsroom.integrations.api import sources, views
 
 app_name = "api"
 
@@ -43,6 +43,43 @@ v1 = [
         "articles/<slug:slug>/updates/<int:update_id>/publish/",
         views.UpdatePublishDraft.as_view(),
         name="update-publish",
+    ),
+    # Outage signals (newsroom.sources): suggestions, sources, watches.
+    path(
+        "articles/<slug:slug>/suggestions/",
+        sources.ArticleSuggestions.as_view(),
+        name="article-suggestions",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/publish/",
+        sources.SuggestionPublish.as_view(),
+        name="suggestion-publish",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/dismiss/",
+        sources.SuggestionDismiss.as_view(),
+        name="suggestion-dismiss",
+    ),
+    path(
+        "newsrooms/<slug:slug>/sources/",
+        sources.NewsroomSources.as_view(),
+        name="newsroom-sources",
+    ),
+    path("sources/<int:source_id>/", sources.SourceDetail.as_view(), name="source"),
+    path(
+        "sources/<int:source_id>/rotate-token/",
+        sources.SourceRotateToken.as_view(),
+        name="source-rotate-token",
+    ),
+    path(
+        "articles/<slug:slug>/sources/",
+        sources.ArticleSources.as_view(),
+        name="article-sources",
+    ),
+    path(
+        "articles/<slug:slug>/sources/<int:source_id>/",
+        sources.ArticleSourceWatch.as_view(),
+        name="article-source-watch",
     ),
 ]
 
