@@ -174,7 +174,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("LIVEDESK_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Serve straight from the apps' static folders unless collectstatic has been run
 # (production runs it; the embedded setup and the tests do not need to).
 WHITENOISE_USE_FINDERS = env.bool("LIVEDESK_STATIC_FINDERS", default=True)

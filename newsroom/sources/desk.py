@@ -23,7 +23,7 @@ from newsroom.sources.models import SignalSource, Suggestion
 
 logger = logging.getLogger(__name__)
 
-SUGGESTION_CREATED = "suggestion.created"  # new, or re-drafted with more signals
+SUGGESTION_CREATED = "suggestion.created"  # new, or re-drafted with more detail
 SUGGESTION_HANDLED = "suggestion.handled"  # published or dismissed by an editor
 SOURCE_HEALTH = "source.health"  # a watched source started or stopped failing
 

@@ -39,7 +39,7 @@ from newsroom.sources.models import (
     Suggestion,
     SuggestionState,
 )
-from newsroom.sources.types import Change
+from newsroom.sources.types import Change, ChangeKind
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -69,7 +69,7 @@ KINDS_NEEDING_URL = frozenset(
 @dataclass
 class ImportResult:
     """What one import stored: new signals (duplicates are not counted) and the
-    suggestions created or re-drafted for watching articles."""
+    suggestions created for watching articles."""
 
     signals: list[Signal] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
@@ -114,9 +114,9 @@ def signals_import(
     Idempotent: each signal is inserted under a savepoint and the unique
     constraint on ``(source, fingerprint)`` turns a duplicate (a second poll, a
     webhook of a polled change, a retried task) into a no-op, so it yields no
-    second suggestion.  New signals sharing a ``group_key`` become ONE suggestion
-    per article; when that article still has a pending suggestion for the same
-    group, it is re-drafted with the new signals instead of adding another.
+    second suggestion.  New signals sharing a ``group_key`` (related changes
+    arriving together) become ONE suggestion per article; see ``_suggest`` for
+    when a later change joins a waiting suggestion instead.
     Sends ``suggestion.created`` to each desk after commit.
     """
     result = ImportResult()
@@ -149,32 +149,48 @@ def signals_import(
     return result
 
 
+# Changes that detail the story's current beat rather than make a new one: the
+# components an incident takes down, the page's indicator turning red.
+_DETAIL_KINDS = {ChangeKind.COMPONENT_STATUS.value, ChangeKind.INDICATOR_CHANGED.value}
+
+
 def _suggest(
     *, article: LiveArticle, source: SignalSource, group_key: str, signals: list[Signal]
 ) -> Suggestion:
-    suggestion = (
-        Suggestion.objects.select_for_update()
-        .filter(
-            article=article, source=source, group_key=group_key, state=SuggestionState.PENDING
-        )
-        .first()
-    )
-    every = list(suggestion.signals.all()) + signals if suggestion else signals
+    """One suggestion for the signals of one story that arrived together.
+
+    Every new beat of a story (an incident opened, identified, resolved; a probe
+    down or up; a report spike) is a suggestion of its own, so each can be
+    published and an editor who was away sees them all.  Signals that only add
+    detail to the beat still waiting on the desk (component or indicator
+    changes that a later poll brings for an incident a webhook announced) are
+    drafted into that suggestion instead of adding another.
+    """
+    pending = None
+    if {signal.kind for signal in signals} <= _DETAIL_KINDS:
+        pending = (
+            Suggestion.objects.select_for_update()
+            .filter(
+                article=article, source=source, group_key=group_key,
+                state=SuggestionState.PENDING,
+            )
+            .order_by("-created_at")
+            .first()
+        )  # fmt: skip
+    every = list(pending.signals.all()) + signals if pending else signals
     drafted = draft_text(
         [_change_of(signal) for signal in every],
         source_name=source.name,
         language=article.language if article.language in ("en", "es") else "en",
         time_zone=article.time_zone,
     )
-    if suggestion is None:
-        suggestion = Suggestion(article=article, source=source, group_key=group_key)
+    suggestion = pending or Suggestion(article=article, source=source, group_key=group_key)
     suggestion.title = drafted.title[:500]
     suggestion.body = drafted.body_markdown
     suggestion.severity = drafted.severity.value
     suggestion.url = (drafted.url or source.url or "")[:1000]
     suggestion.save()
     suggestion.signals.add(*signals)
-    suggestion.source = source
     desk.send_after_commit(article_id=article.pk, payload=desk.suggestion_message(suggestion))
     return suggestion
 

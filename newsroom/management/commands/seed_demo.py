@@ -95,7 +95,7 @@ class Command(BaseCommand):
             newsroom=newsroom,
             kind=SourceKind.STATUSPAGE,
             url=f"http://127.0.0.1:{port}/",
-            defaults={"name": "Twitter (demo status page)", "interval_seconds": 15},
+            defaults={"name": "Twitter", "interval_seconds": 15},  # "Twitter's status page …"
         )
         article = LiveArticle.objects.get(slug=SLUG)
         ArticleWatch.objects.get_or_create(article=article, source=source)

@@ -15,6 +15,17 @@ from newsroom.sources.models import ArticleSignalSettings, SignalSource
 register = template.Library()
 
 
+@register.filter
+def as_reader_html(markdown_text: str) -> str:
+    """A drafted suggestion as readers would see it once published: the one
+    Markdown renderer, whose output is already sanitised."""
+    from django.utils.safestring import mark_safe
+
+    from liveblog.rendering import render_markdown
+
+    return mark_safe(render_markdown(markdown_text))  # noqa: S308 (sanitised by nh3)
+
+
 @register.inclusion_tag("newsroom/_suggestions.html", takes_context=True)
 def suggestions_panel(context: dict[str, Any], article: Any) -> dict[str, Any]:
     request = context["request"]

@@ -131,8 +131,10 @@ def test_a_probe_suggests_the_site_is_down_only_after_three_failures_and_up_afte
     _poll(source, django_capture_on_commit_callbacks)
     assert Suggestion.objects.count() == 1
     _poll(source, django_capture_on_commit_callbacks)
-    # The recovery is news of the same story: the pending suggestion is re-drafted.
+    # The recovery is news of its own: a second suggestion, saying it is back.
     assert Signal.objects.filter(source=source).count() == 2
+    up = Suggestion.objects.exclude(pk=down.pk).get()
+    assert "again" in up.body.lower() or "back" in up.body.lower() or "up" in up.body.lower()
     # A probe failing is a signal, not a broken source.
     assert source.consecutive_failures == 0
 
