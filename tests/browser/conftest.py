@@ -5,12 +5,14 @@
   module and meeting the asyncio tests that run after it).
 - ``page``: a fresh, isolated browser context and page per test (its own
   cookies and storage), desktop-sized; call ``page.set_viewport_size`` for phones.
+- ``new_page``: a factory for more such pages in one test (an editor's desk and
+  a reader side by side), each in its own context; all closed at the end.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -66,3 +68,18 @@ def page(browser: Any) -> Iterator[Any]:
     page.js_errors = errors  # tests may assert the page ran without script errors
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    contexts: list[Any] = []
+
+    def open_page(*, width: int = 1280, height: int = 900) -> Any:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -11,22 +11,13 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from liveblog import services
 from newsroom.integrations.services import token_issue
 from tests.factories import ArticleFactory
 from tests.support.servers import free_port
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT_MS = 15000
 
 pytestmark = pytest.mark.browser
@@ -106,7 +97,7 @@ def _wait_fitted(page: Page, element_id: str, text: str) -> float:
 
 
 def test_partner_page_embeds_two_live_articles_that_update_and_resize(
-    asgi_server, article, ada, daily
+    asgi_server, article, ada, daily, new_page
 ):
     second = services.article_go_live(
         user=ada,
@@ -138,58 +129,53 @@ def test_partner_page_embeds_two_live_articles_that_update_and_resize(
         base_url=f"{livedesk}/api/v1", headers={"Authorization": f"Bearer {token}"}
     )
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
-            page = browser.new_page(viewport={"width": 900, "height": 3000})
-            page.goto(host.url)
-            page.wait_for_function(
-                "document.querySelectorAll('[data-livedesk-state=ready]').length === 3",
-                timeout=TIMEOUT_MS,
-            )
-            before_one = _wait_fitted(page, "one", "Timelines fail to load.")
-            before_two = _wait_fitted(page, "two", "Logins fail.")
-            _wait_fitted(page, "single", "Timelines fail to load.")
-            # Once framed, the fallback links step aside.
-            assert not page.is_visible("#one > a") and not page.is_visible("#two > a")
+        page = new_page(width=900, height=3000)
+        page.goto(host.url)
+        page.wait_for_function(
+            "document.querySelectorAll('[data-livedesk-state=ready]').length === 3",
+            timeout=TIMEOUT_MS,
+        )
+        before_one = _wait_fitted(page, "one", "Timelines fail to load.")
+        before_two = _wait_fitted(page, "two", "Logins fail.")
+        _wait_fitted(page, "single", "Timelines fail to load.")
+        # Once framed, the fallback links step aside.
+        assert not page.is_visible("#one > a") and not page.is_visible("#two > a")
 
-            for slug, text in [
-                (article.slug, "Some users can post again."),
-                (second.slug, "Cards work; logins still fail."),
-                (article.slug, "**All** services have returned to normal operation."),
-            ]:
-                assert (
-                    api.post(
-                        f"/articles/{slug}/updates/", json={"body": text}
-                    ).status_code
-                    == 201
-                )
-
-            after_one = _wait_fitted(
-                page, "one", "All services have returned to normal operation."
-            )
-            page.query_selector("#one iframe").content_frame().wait_for_selector(
-                "text=Some users can post again.", timeout=TIMEOUT_MS
-            )
-            after_two = _wait_fitted(page, "two", "Cards work; logins still fail.")
-            assert after_one > before_one and after_two > before_two
-
-            # The single-update embed shows just that update, not the stream.
-            single = page.query_selector("#single iframe").content_frame()
+        for slug, text in [
+            (article.slug, "Some users can post again."),
+            (second.slug, "Cards work; logins still fail."),
+            (article.slug, "**All** services have returned to normal operation."),
+        ]:
             assert (
-                single.query_selector_all(".ld-update")
-                and len(single.query_selector_all(".ld-update")) == 1
+                api.post(
+                    f"/articles/{slug}/updates/", json={"body": text}
+                ).status_code
+                == 201
             )
-            assert not single.query_selector("text=Some users can post again.")
-            browser.close()
+
+        after_one = _wait_fitted(
+            page, "one", "All services have returned to normal operation."
+        )
+        page.query_selector("#one iframe").content_frame().wait_for_selector(
+            "text=Some users can post again.", timeout=TIMEOUT_MS
+        )
+        after_two = _wait_fitted(page, "two", "Cards work; logins still fail.")
+        assert after_one > before_one and after_two > before_two
+
+        # The single-update embed shows just that update, not the stream.
+        single = page.query_selector("#single iframe").content_frame()
+        assert (
+            single.query_selector_all(".ld-update")
+            and len(single.query_selector_all(".ld-update")) == 1
+        )
+        assert not single.query_selector("text=Some users can post again.")
     finally:
         api.close()
         host.close()
 
 
 def test_embed_refuses_to_render_on_a_site_the_newsroom_does_not_allow(
-    asgi_server, rival, gazette
+    asgi_server, rival, gazette, new_page
 ):
     gazette.embed_origins = "https://partner.example"
     gazette.save()
@@ -205,39 +191,34 @@ def test_embed_refuses_to_render_on_a_site_the_newsroom_does_not_allow(
         livedesk, [_holder("refused", article.slug, "Read it on the Gazette", livedesk)]
     )
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
-            page = browser.new_page()
-            blocked: list[str] = []
-            page.on(
-                "response",
-                lambda r: blocked.append(r.headers.get("content-security-policy", ""))
-                if "/embed/" in r.url
-                else None,
-            )
-            page.goto(host.url)
-            page.wait_for_selector(
-                "#refused iframe", state="attached", timeout=TIMEOUT_MS
-            )
-            # The browser fetched the embed and refused to show it in this page.
-            page.wait_for_function(
-                "() => document.querySelector('#refused')"
-                ".dataset.livedeskState === 'failed'",
-                timeout=TIMEOUT_MS * 2,
-            )
-            assert (
-                blocked
-                and "frame-ancestors 'self' https://partner.example" in blocked[0]
-            )
-            assert not page.query_selector("#refused iframe")
-            assert page.is_visible("text=Read it on the Gazette")
-            assert not any(
-                "Only for our partner." in (f.content() if f != page.main_frame else "")
-                for f in page.frames
-                if f.url.startswith(livedesk)
-            )
-            browser.close()
+        page = new_page()
+        blocked: list[str] = []
+        page.on(
+            "response",
+            lambda r: blocked.append(r.headers.get("content-security-policy", ""))
+            if "/embed/" in r.url
+            else None,
+        )
+        page.goto(host.url)
+        page.wait_for_selector(
+            "#refused iframe", state="attached", timeout=TIMEOUT_MS
+        )
+        # The browser fetched the embed and refused to show it in this page.
+        page.wait_for_function(
+            "() => document.querySelector('#refused')"
+            ".dataset.livedeskState === 'failed'",
+            timeout=TIMEOUT_MS * 2,
+        )
+        assert (
+            blocked
+            and "frame-ancestors 'self' https://partner.example" in blocked[0]
+        )
+        assert not page.query_selector("#refused iframe")
+        assert page.is_visible("text=Read it on the Gazette")
+        assert not any(
+            "Only for our partner." in (f.content() if f != page.main_frame else "")
+            for f in page.frames
+            if f.url.startswith(livedesk)
+        )
     finally:
         host.close()

@@ -5,7 +5,7 @@ contract: stale page + events == fresh page)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -17,54 +17,14 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WAIT_MS = 20_000
 REGIONS = ["ld-header", "ld-key-events", "ld-pinned", "ld-stream"]
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop on this thread for as long as it
-    # runs; the ORM calls of these tests (and their database teardown) are plain
-    # synchronous code all the same.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield from _launch(sync_playwright)
-
-
-def _launch(sync_playwright: Any) -> Iterator[Any]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def browser_page(chromium: Any) -> Iterator[Callable[[], Any]]:
+def browser_page(new_page: Callable[..., Any]) -> Callable[[], Any]:
     """New pages, each in its own context (own cookies); closed at the end."""
-    contexts: list[Any] = []
-
-    def new_page() -> Any:
-        context = chromium.new_context(viewport={"width": 1000, "height": 700})
-        context.set_default_timeout(WAIT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield new_page
-    for context in contexts:
-        context.close()
+    return lambda: new_page(width=1000, height=700)
 
 
 def open_reader(page: Any, server: Any, slug: str) -> Any:

@@ -4,7 +4,6 @@ page (also open, live)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,30 +23,8 @@ CHROMIUM_ARGS = [
 WAIT_MS = 20_000
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop on this thread; the tests' ORM
-    # calls are plain synchronous code all the same.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
-            yield browser
-            browser.close()
-
-
-def _page(chromium: Any) -> Any:
-    context = chromium.new_context(viewport={"width": 1100, "height": 800})
-    context.set_default_timeout(WAIT_MS)
-    return context.new_page()
-
-
-def _desk(chromium: Any, server: Any, slug: str) -> Any:
-    page = _page(chromium)
+def _desk(new_page: Any, server: Any, slug: str) -> Any:
+    page = new_page(width=1100, height=800)
     page.goto(f"{server.url}/accounts/login/")
     page.fill("input[name=username]", "ada")
     page.fill("input[name=password]", PASSWORD)
@@ -90,11 +67,11 @@ def _import(article: Any, event_id: str, title: str) -> None:
 
 
 def test_a_suggestion_appears_live_on_the_desk_and_publish_puts_it_on_the_reader_page(
-    chromium: Any, asgi_server: Any, article: Any, ada: Any
+    new_page: Any, asgi_server: Any, article: Any, ada: Any
 ) -> None:
     watched_source(article, kind=SourceKind.WEBHOOK, name="Checkout monitor")
-    desk = _desk(chromium, asgi_server, article.slug)
-    reader = _page(chromium)
+    desk = _desk(new_page, asgi_server, article.slug)
+    reader = new_page(width=1100, height=800)
     reader.goto(f"{asgi_server.url}/live/{article.slug}/")
     reader.wait_for_function(
         "() => window.livedesk && window.livedesk.socket()"
@@ -115,11 +92,11 @@ def test_a_suggestion_appears_live_on_the_desk_and_publish_puts_it_on_the_reader
 
 
 def test_edit_first_fills_the_composer_and_publishing_it_attributes_the_source(
-    chromium: Any, asgi_server: Any, article: Any, ada: Any
+    new_page: Any, asgi_server: Any, article: Any, ada: Any
 ) -> None:
     watched_source(article, kind=SourceKind.WEBHOOK, name="Checkout monitor")
     _suggest(article, "e2", "Payments failing")
-    desk = _desk(chromium, asgi_server, article.slug)
+    desk = _desk(new_page, asgi_server, article.slug)
 
     desk.locator(".ld-suggestion").first.get_by_role("button", name="Edit first").click()
     textarea = desk.locator("#ld-composer textarea[name=body]")
@@ -128,7 +105,7 @@ def test_edit_first_fills_the_composer_and_publishing_it_attributes_the_source(
     desk.locator("#ld-publish").click()
     desk.wait_for_url(f"**/desk/{article.slug}/")
 
-    reader = _page(chromium)
+    reader = new_page(width=1100, height=800)
     reader.goto(f"{asgi_server.url}/live/{article.slug}/")
     stream = reader.locator("#ld-stream").inner_text()
     assert "Payments are failing for many customers" in stream
