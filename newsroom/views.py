@@ -18,7 +18,9 @@ from django.views.decorators.http import require_POST
 from liveblog import selectors, services
 from liveblog.conf import liveblog_settings
 from liveblog.models import Update, UpdateState
+from liveblog.presentation import article_today
 from liveblog.rendering import render_markdown
+from liveblog.timelabels import update_label
 from newsroom import forms
 from newsroom.permissions import Action, can
 from newsroom.selectors import newsrooms_where, roles_by_newsroom
@@ -77,6 +79,20 @@ def _desk_context(request: HttpRequest, article: Any, **extra: Any) -> dict[str,
         .order_by("-created_at")
     )
     newsroom = article.newsroom
+    today = article_today(article)
+    for update in updates:
+        # The label readers see, in the article's zone and language.
+        update.label = (
+            update_label(
+                update.published_at,
+                kind=update.kind,
+                time_zone=article.time_zone,
+                language=article.language,
+                today=today,
+            )
+            if update.published_at
+            else ""
+        )
     return {
         "article": article,
         "updates": updates,

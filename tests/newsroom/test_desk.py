@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
@@ -316,3 +318,17 @@ def test_django_admin_works_for_staff(article, ada):
     ]:
         assert client.get(url).status_code == 200, url
     assert logged_in(ada).get("/admin/").status_code == 302  # not staff
+
+
+def test_the_desk_labels_published_updates_in_the_articles_zone_and_style(ada, article, client):
+    services.update_publish(
+        user=ada,
+        article=article,
+        body="Timelines are empty.",
+        # 12:50 UTC is 2:50 p.m. in Madrid in summer.
+        published_at=dt.datetime(2026, 7, 13, 12, 50, tzinfo=dt.UTC),
+    )
+    client.login(username="ada", password=PASSWORD)
+    html = client.get(f"/desk/{article.slug}/").content.decode()
+    year = "" if dt.date.today().year == 2026 else ", 2026"  # other years name theirs
+    assert f"Update 2:50 p.m., July 13{year}" in html
