@@ -7,6 +7,7 @@ then keeps only an explicit allowlist of tags, attributes and URL schemes.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from typing import Any
 
@@ -47,6 +48,16 @@ class _LivedeskMarkdown(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_HeadingsFromH3(md), "livedesk_headings", 5)
+
+
+# C0 control characters but tab, newline and carriage return, and DEL: never
+# meant in text, invisible to readers, and NUL is refused by PostgreSQL text.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_control_characters(text: str) -> str:
+    """Text without control characters (keeps tabs and line breaks)."""
+    return _CONTROL_CHARACTERS.sub("", text)
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:

@@ -33,7 +33,7 @@ from liveblog.presentation import (
     render_pinned,
     render_update_card,
 )
-from liveblog.rendering import render_markdown
+from liveblog.rendering import render_markdown, strip_control_characters
 from newsroom.permissions import Action, check
 
 if TYPE_CHECKING:
@@ -57,8 +57,9 @@ class EditConflict(Exception):
 
 
 def clean_body(body: str) -> str:
-    """Validate an update's Markdown: not empty, not over the length limit."""
-    body = (body or "").strip()
+    """Validate an update's Markdown: not empty, not over the length limit.
+    Control characters (NUL and the like, pasted from anywhere) are dropped."""
+    body = strip_control_characters(body or "").strip()
     if not body:
         raise ValidationError({"body": "Write something before posting."})
     limit = liveblog_settings.UPDATE_MAX_CHARS

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from liveblog.rendering import strip_control_characters
+
 __all__ = [
     "Change",
     "ChangeKind",
@@ -34,6 +36,19 @@ __all__ = [
     "isoformat_utc",
     "parse_timestamp",
 ]
+
+
+def _without_control_characters(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_control_characters(value)
+    if isinstance(value, list):
+        return [_without_control_characters(item) for item in value]
+    if isinstance(value, dict):
+        return {
+            _without_control_characters(key): _without_control_characters(item)
+            for key, item in value.items()
+        }
+    return value
 
 
 class ParseError(Exception):
@@ -138,6 +153,11 @@ class Change:
         object.__setattr__(self, "occurred_at", self.occurred_at.astimezone(UTC))
         object.__setattr__(self, "kind", ChangeKind(self.kind))
         object.__setattr__(self, "severity", Severity(self.severity))
+        # Source text is untrusted: control characters (NUL above all, which
+        # PostgreSQL refuses in text and JSON) never reach the database.
+        for name in ("fingerprint", "group_key", "title"):
+            object.__setattr__(self, name, strip_control_characters(getattr(self, name)))
+        object.__setattr__(self, "detail", _without_control_characters(self.detail))
         if not self.group_key:
             object.__setattr__(self, "group_key", self.fingerprint)
         for name in ("fingerprint", "group_key"):

@@ -434,3 +434,11 @@ def test_events_are_published_to_redis_only_after_commit(
     with django_capture_on_commit_callbacks() as callbacks:
         services.update_publish(user=ada, article=article, body="x")
     assert len(callbacks) == 1
+
+
+def test_control_characters_pasted_into_an_update_are_dropped_and_the_text_kept(article, ada):
+    update = services.update_publish(
+        user=ada, article=article, body="Login\x00 fails\x07 for\tmany.\r\nStill down."
+    )
+    update.refresh_from_db()
+    assert update.body == "Login fails for\tmany.\r\nStill down."

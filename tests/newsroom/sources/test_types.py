@@ -75,3 +75,19 @@ def test_timestamps_need_an_offset_and_become_utc() -> None:
         parse_timestamp("2013-05-29T15:08:51")
     with pytest.raises(ParseError, match="expected an ISO 8601 timestamp, got null"):
         parse_timestamp(None)
+
+
+def test_control_characters_from_a_source_never_reach_a_change() -> None:
+    change = Change(
+        kind=ChangeKind.INCIDENT_OPENED,
+        fingerprint="statuspage:p:incident:i\x00",
+        severity=Severity.MAJOR,
+        occurred_at=datetime(2026, 7, 13, 12, 5, tzinfo=UTC),
+        title="Login\x00 failures",
+        detail={"name\x00": ["Time\x00lines", 3]},
+        url=None,
+        group_key="",
+    )
+    assert change.title == "Login failures"
+    assert change.fingerprint == change.group_key == "statuspage:p:incident:i"
+    assert change.detail == {"name": ["Timelines", 3]}
