@@ -150,6 +150,21 @@ def article_edit(
     return article
 
 
+def article_page_changed(*, user: User, article: LiveArticle) -> LiveArticle:
+    """Record that the reader page changed although the article's own fields did
+    not (another app's page option, such as the readers' report button).
+
+    Publishes article.updated, which moves the article's seq: every cached copy
+    of the page (keyed on seq) is superseded and readers' pages refresh their
+    header.
+    """
+    check(user=user, newsroom=article.newsroom, action=Action.EDIT_ARTICLE)
+    with transaction.atomic():
+        article = _locked(article)
+        record_event(article=article, type=EventType.ARTICLE_UPDATED, body=_header_body(article))
+    return article
+
+
 def article_go_live(
     *, user: User, article: LiveArticle, started_at: dt.datetime | None = None
 ) -> LiveArticle:

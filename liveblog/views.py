@@ -7,7 +7,9 @@ from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.cache import cache
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
@@ -23,6 +25,11 @@ from liveblog.presentation import (
     words,
 )
 from liveblog.timelabels import update_label
+
+
+# An hour: the key changes with every change to the article, so this only bounds
+# how long a superseded page lingers in Redis.
+PAGE_CACHE_SECONDS = 3600
 
 
 def _public_cache(response: HttpResponse, max_age: int) -> HttpResponse:
@@ -70,6 +77,25 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     etag = f'"{article.pk}-{article.seq}-{before or 0}-{today.isoformat()}"'
     if etag in request.headers.get("If-None-Match", ""):
         return _public_cache(HttpResponse(status=304, headers={"ETag": etag}), liveblog_settings.PAGE_MAX_AGE)
+    # Rendered once per change (and per cursor and day), then served from the
+    # cache to every reader: the key holds the seq, so it is never stale.
+    # (modified_at too: a restored database may count seq up again.)
+    cache_key = (
+        f"page:{etag.strip(chr(34))}:{article.modified_at.timestamp():.6f}"
+    )
+    html = cache.get(cache_key)
+    if html is None:
+        html = _render_article_page(request, article, before=before, today=today)
+        cache.set(cache_key, html, PAGE_CACHE_SECONDS)
+    response = HttpResponse(html)
+    response["ETag"] = etag
+    response["Last-Modified"] = article.modified_at.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    return _public_cache(response, liveblog_settings.PAGE_MAX_AGE)
+
+
+def _render_article_page(
+    request: HttpRequest, article: Any, *, before: int | None, today: Any
+) -> str:
     page = selectors.stream_page(article=article, before=before)
     key_events = selectors.key_events(article=article) if before is None else []
     context = {
@@ -89,10 +115,8 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
         "site_url": liveblog_settings.SITE_URL,
         "first_update": page.updates[0] if page.updates else None,
     }
-    response = render(request, "liveblog/article.html", context)
-    response["ETag"] = etag
-    response["Last-Modified"] = article.modified_at.strftime("%a, %d %b %Y %H:%M:%S GMT")
-    return _public_cache(response, liveblog_settings.PAGE_MAX_AGE)
+    # No request in the context: the page is the same for every reader.
+    return render_to_string("liveblog/article.html", context)
 
 
 @require_GET

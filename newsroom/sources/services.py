@@ -376,8 +376,12 @@ def article_reader_reports_set(
                 defaults={"name": f"{article.newsroom.name} readers' reports"},
             )
             settings.reader_reports_source = source
+        changed = settings.reader_reports_enabled != enabled
         settings.reader_reports_enabled = enabled
         settings.save()
+        if changed:
+            # The button is on the reader page, which is cached per seq.
+            liveblog_services.article_page_changed(user=user, article=article)
         if enabled and settings.reader_reports_source is not None:
             ArticleWatch.objects.get_or_create(
                 article=article, source=settings.reader_reports_source

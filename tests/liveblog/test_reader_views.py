@@ -331,3 +331,17 @@ def test_key_events_and_share_text_show_ampersands_and_brackets_as_typed(
     share = get_page(client, update.get_absolute_url())
     description = share.select_one("meta[property='og:description']")["content"]
     assert description == "AT&T and <b>Verizon</b> too"
+
+
+def test_the_page_is_rendered_once_per_change_and_served_from_the_cache_after(
+    client, article, ada, django_assert_num_queries
+):
+    services.update_publish(user=ada, article=article, body="Timelines are empty.")
+    first = client.get(article.get_absolute_url())
+    # A second reader: only the article's seq is read; nothing is rendered again.
+    with django_assert_num_queries(1):
+        second = client.get(article.get_absolute_url())
+    assert second.content == first.content
+    services.update_publish(user=ada, article=article, body="Posting fails too.")
+    third = client.get(article.get_absolute_url())
+    assert b"Posting fails too." in third.content and third["ETag"] != first["ETag"]
