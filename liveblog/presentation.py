@@ -61,9 +61,14 @@ def words(language: str) -> dict[str, str]:
     return _WORDS.get(language, _WORDS["en"])
 
 
+def today_in(time_zone: str) -> dt.date:
+    """Today's date in a zone: labels from other days carry a date."""
+    return local_time(timezone.now(), time_zone).date()
+
+
 def article_today(article: LiveArticle) -> dt.date:
-    """Today's date in the article's zone: labels from other days carry a date."""
-    return local_time(timezone.now(), article.time_zone).date()
+    """Today's date in the article's zone."""
+    return today_in(article.time_zone)
 
 
 def last_updated_label(article: LiveArticle) -> str:

@@ -22,6 +22,7 @@ from liveblog.presentation import (
     render_key_event,
     render_pinned,
     render_update_card,
+    today_in,
     words,
 )
 from liveblog.timelabels import update_label
@@ -69,9 +70,9 @@ def _labels(article: Any, updates: list[Any], today: Any) -> dict[int, str]:
 @require_GET
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     """The live article: server-rendered, complete with JavaScript off."""
-    article = selectors.article_for_reader(slug=slug)
+    article = selectors.article_version(slug=slug)
     before = _cursor(request.GET.get("before"))
-    today = article_today(article)
+    today = today_in(article.time_zone)
     # The ETag names everything the page depends on: the article's seq, the
     # cursor and the reader's day (labels of earlier days carry a date).
     etag = f'"{article.pk}-{article.seq}-{before or 0}-{today.isoformat()}"'
@@ -85,7 +86,8 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
     html = cache.get(cache_key)
     if html is None:
-        html = _render_article_page(request, article, before=before, today=today)
+        full = selectors.article_for_reader(slug=slug)
+        html = _render_article_page(request, full, before=before, today=today)
         cache.set(cache_key, html, PAGE_CACHE_SECONDS)
     response = HttpResponse(html)
     response["ETag"] = etag
@@ -148,7 +150,7 @@ def events(request: HttpRequest, slug: str) -> HttpResponse:
     ``resync: true`` tells a client its ``since`` cannot be honoured (malformed or
     ahead of the article) and it must reload the stream.
     """
-    article = selectors.article_for_reader(slug=slug)
+    article = selectors.article_version(slug=slug)
     raw_since = request.GET.get("since", "")
     current = article.seq
     if not raw_since.isdigit() or int(raw_since) > current:
