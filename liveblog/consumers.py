@@ -85,7 +85,7 @@ class ReaderConsumer(AsyncWebsocketConsumer):
         self.sender: asyncio.Task[None] | None = None
         await self.accept()
         self.hub: Hub = get_hub()
-        await self.hub.add(self.article_id, self)  # join first, then replay
+        await self.hub.add(self.article_id, self, slug=slug)  # join first, then replay
         await self._start_stream(parse_since(self.scope.get("query_string", b"")))
 
     async def _start_stream(self, since: int | None | str) -> None:

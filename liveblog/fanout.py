@@ -106,13 +106,16 @@ class Hub:
         self._heartbeat: asyncio.Task[None] | None = None
         self._presence: asyncio.Task[None] | None = None
         self._connected = asyncio.Event()
+        self._slugs: dict[str, int] = {}
 
     # Registry ---------------------------------------------------------------
 
-    async def add(self, article_id: int, reader: Reader) -> None:
+    async def add(self, article_id: int, reader: Reader, *, slug: str | None = None) -> None:
         """Register a reader; returns once this process is subscribed to the
         article, so that any event published from now on reaches the reader."""
         self._start()
+        if slug is not None:
+            self._slugs[slug] = article_id
         readers = self._readers.setdefault(article_id, set())
         readers.add(reader)
         if article_id not in self._confirmed:
@@ -143,12 +146,27 @@ class Hub:
             del self._readers[article_id]
             self._confirmed.pop(article_id, None)
             self._last_seq.pop(article_id, None)
+            for slug in [slug for slug, known in self._slugs.items() if known == article_id]:
+                del self._slugs[slug]
             self._stale.discard(article_id)
             if self._pubsub is not None and self._connected.is_set():
                 asyncio.ensure_future(self._unsubscribe(article_id))
 
     def local_readers(self, article_id: int) -> int:
         return len(self._readers.get(article_id, ()))
+
+    def current_version(self, slug: str) -> tuple[int, int] | None:
+        """(article id, seq) of an article this process is subscribed to, when that
+        seq is known to be current: subscription confirmed, Redis connected, no
+        catch-up pending.  None whenever in doubt (the caller asks Django)."""
+        article_id = self._slugs.get(slug)
+        if article_id is None or not self._connected.is_set() or article_id in self._stale:
+            return None
+        confirmed = self._confirmed.get(article_id)
+        seq = self._last_seq.get(article_id)
+        if confirmed is None or not confirmed.is_set() or seq is None:
+            return None
+        return article_id, seq
 
     def known_seq(self, article_id: int) -> int | None:
         """The newest seq this process has delivered for the article, if watched."""

@@ -25,6 +25,7 @@ from liveblog.presentation import (
     today_in,
     words,
 )
+from liveblog.shortcut import events_etag
 from liveblog.timelabels import update_label
 
 
@@ -162,7 +163,7 @@ def events(request: HttpRequest, slug: str) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
     since = int(raw_since)
-    etag = f'"ev-{article.pk}-{current}-{since}"'
+    etag = events_etag(article.pk, current, since)
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:
