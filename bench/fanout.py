@@ -369,12 +369,12 @@ def setup_django(scenario: Scenario) -> dict[str, Any]:
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
     from liveblog import services
     from liveblog.models import LiveArticle
     from newsroom.models import Membership, Newsroom, Role
-    from django.contrib.auth import get_user_model
 
     call_command("migrate", verbosity=0, run_syncdb=True)
     newsroom = Newsroom.objects.create(name="Bench Daily", slug="bench-daily")

@@ -12,7 +12,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from liveblog.conf import liveblog_settings
-from liveblog.models import ArticleStatus, Event, LiveArticle, Update, UpdateKind, UpdateState
+from liveblog.models import (
+    ArticleStatus,
+    Event,
+    LiveArticle,
+    Update,
+    UpdateKind,
+    UpdateState,
+)
 from newsroom.permissions import Action, can
 
 if TYPE_CHECKING:

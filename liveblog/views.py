@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
@@ -27,7 +27,6 @@ from liveblog.presentation import (
 )
 from liveblog.shortcut import events_etag
 from liveblog.timelabels import update_label
-
 
 # An hour: the key changes with every change to the article, so this only bounds
 # how long a superseded page lingers in Redis.

@@ -15,8 +15,8 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from liveblog.fanout import PRESENCE_REFRESH_SECONDS, get_hub, readers_connected
 from liveblog.conf import liveblog_settings
+from liveblog.fanout import PRESENCE_REFRESH_SECONDS, get_hub, readers_connected
 
 CLOSE_FORBIDDEN = 4403
 # An editor counts as present while their socket refreshed within this window.

@@ -15,7 +15,12 @@ import pytest
 
 from liveblog import services
 from newsroom.models import Role
-from tests.factories import MembershipFactory, NewsroomFactory, UserFactory, ArticleFactory
+from tests.factories import (
+    ArticleFactory,
+    MembershipFactory,
+    NewsroomFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture

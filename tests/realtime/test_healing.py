@@ -18,8 +18,8 @@ import socket
 from typing import Any
 
 import pytest
-from asgiref.sync import sync_to_async
 import websockets
+from asgiref.sync import sync_to_async
 from websockets.exceptions import ConnectionClosed
 
 from liveblog import events, services

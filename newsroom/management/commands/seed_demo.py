@@ -88,7 +88,12 @@ class Command(BaseCommand):
         article, and the readers' report button on it.  Idempotent."""
         import os
 
-        from newsroom.sources.models import ArticleSignalSettings, ArticleWatch, SignalSource, SourceKind
+        from newsroom.sources.models import (
+            ArticleSignalSettings,
+            ArticleWatch,
+            SignalSource,
+            SourceKind,
+        )
 
         port = os.environ.get("LIVEDESK_DEMO_STATUSPAGE_PORT", "8765")
         source, _ = SignalSource.objects.get_or_create(

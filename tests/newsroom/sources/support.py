@@ -1,8 +1,7 @@
 """Database-side helpers for the sources tests: a watched source, a listener on
 the real channel layer (what the desk socket would receive), eager Celery.
 
-Import the fixtures into a test module by name (``from ... import *`` is not
-used: each module lists what it takes)."""
+The fixtures are made available to the whole folder by its conftest.py."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from newsroom import celery_app
-from newsroom.sources.models import ArticleWatch, SignalSource, SourceKind
+from newsroom.sources.models import ArticleWatch, SignalSource
 from tests.newsroom.sources.conftest import read_fixture
 
 
