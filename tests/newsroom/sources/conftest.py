@@ -122,12 +122,3 @@ def http_server() -> Iterator[ScriptedServer]:
     finally:
         server.httpd.shutdown()
         server.httpd.server_close()
-
-
-# The database-side fixtures live in support.py beside the helpers they use;
-# importing them here makes them available to every module in this folder.
-from tests.newsroom.sources.support import (  # noqa: E402,F401  (fixtures)
-    allow_private,
-    desk_listener,
-    eager_celery,
-)

@@ -1,7 +1,8 @@
 """Database-side helpers for the sources tests: a watched source, a listener on
 the real channel layer (what the desk socket would receive), eager Celery.
 
-The fixtures are made available to the whole folder by its conftest.py."""
+Import the fixtures into a test module by name (``from ... import *`` is not
+used: each module lists what it takes)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 
 from newsroom import celery_app
-from newsroom.sources.models import ArticleWatch, SignalSource
+from newsroom.sources.models import ArticleWatch, SignalSource, SourceKind
 from tests.newsroom.sources.conftest import read_fixture
 
 

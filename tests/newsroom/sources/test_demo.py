@@ -9,7 +9,7 @@ from typing import Any
 from newsroom.sources.demo import STEPS, DemoOutage, serve
 from newsroom.sources.models import SourceKind, Suggestion
 from newsroom.sources.tasks import poll_source
-from tests.newsroom.sources.support import watched_source
+from tests.newsroom.sources.support import allow_private, watched_source  # noqa: F401
 
 
 def test_the_demo_outage_steps_from_investigating_to_resolved_as_suggestions(

@@ -10,16 +10,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from newsroom.sources.models import (
-    ReaderReport,
-    Signal,
-    SignalSource,
-    SourceKind,
-    Suggestion,
-)
+from newsroom.sources.models import ReaderReport, Signal, SignalSource, SourceKind, Suggestion
 from newsroom.sources.tasks import enqueue_due_sources, poll_source, source_lock
 from tests.newsroom.sources.conftest import read_fixture
-from tests.newsroom.sources.support import (
+from tests.newsroom.sources.support import (  # noqa: F401 - fixtures
+    allow_private,
+    desk_listener,
+    eager_celery,
     serve_json,
     types_of,
     watched_source,

@@ -23,7 +23,10 @@ from newsroom.sources.models import (
 from newsroom.sources.tasks import poll_source
 from tests.factories import PASSWORD
 from tests.newsroom.sources.conftest import read_fixture
-from tests.newsroom.sources.support import (
+from tests.newsroom.sources.support import (  # noqa: F401 - fixtures
+    allow_private,
+    desk_listener,
+    eager_celery,
     serve_json,
     types_of,
     watched_source,
