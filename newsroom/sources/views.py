@@ -153,17 +153,12 @@ def sources_manage(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 services.source_create(
                     user=request.user,
                     newsroom=newsroom,
-                    name=data["name"],
-                    kind=data["kind"],
-                    url=data["url"] or "",
-                    interval_seconds=data["interval_seconds"],
-                    options=data["options"] or {},
-                    enabled=data["enabled"],
+                    kind=form.cleaned_data["kind"],
+                    **_source_fields(form),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -177,6 +172,19 @@ def sources_manage(request: HttpRequest, slug: str) -> HttpResponse:
         {"newsroom": newsroom, "sources": selectors.sources_of(newsroom=newsroom), "form": form},
         status=status,
     )
+
+
+def _source_fields(form: SourceForm) -> dict[str, Any]:
+    """The editable fields of a valid source form, as the services take them
+    (the kind is set once, at creation)."""
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "url": data["url"] or "",
+        "interval_seconds": data["interval_seconds"],
+        "options": data["options"] or {},
+        "enabled": data["enabled"],
+    }
 
 
 @login_required
@@ -196,17 +204,8 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
             messages.success(request, "New webhook URL issued; the old one no longer works.")
             return redirect("sources:edit", source_id=source.pk)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                services.source_update(
-                    user=request.user,
-                    source=source,
-                    name=data["name"],
-                    url=data["url"] or "",
-                    interval_seconds=data["interval_seconds"],
-                    options=data["options"] or {},
-                    enabled=data["enabled"],
-                )
+                services.source_update(user=request.user, source=source, **_source_fields(form))
             except ValidationError as error:
                 form.add_error(None, error)
             else:

@@ -372,3 +372,20 @@ def test_the_desk_panel_costs_one_query_however_many_suggestions_wait(
         suggestions = pending_suggestions(user=ada, article=article)
         names = [suggestion.source.name for suggestion in suggestions]
     assert names == ["Checkout monitor"] * 5
+
+
+def test_an_admin_adds_then_edits_a_source_on_the_desk(admin_user: Any, daily: Any) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    form = {"name": "GitHub", "kind": "statuspage", "url": "https://www.githubstatus.com/",
+            "interval_seconds": "60", "options": "{}", "enabled": "on"}  # fmt: skip
+    assert client.post(f"/desk/sources/{daily.slug}/", form).status_code == 302
+    source = SignalSource.objects.get(newsroom=daily, name="GitHub")
+    assert (source.kind, source.interval_seconds, source.enabled) == ("statuspage", 60, True)
+
+    edited = {**form, "name": "GitHub status", "interval_seconds": "120", "enabled": ""}
+    assert client.post(f"/desk/sources/edit/{source.pk}/", edited).status_code == 302
+    source.refresh_from_db()
+    assert (source.name, source.interval_seconds, source.enabled) == ("GitHub status", 120, False)
+    too_fast = client.post(f"/desk/sources/edit/{source.pk}/", {**edited, "interval_seconds": "5"})
+    assert too_fast.status_code == 400
